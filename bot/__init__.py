@@ -1,0 +1,1 @@
+"""Scintille: the social antenna's engine."""
