@@ -1,5 +1,6 @@
 """Everything the antenna reads from its environment, read once."""
 
+from datetime import time
 from pathlib import Path
 
 from pydantic import Field
@@ -43,7 +44,29 @@ class Settings(BaseSettings):
     whatsapp_reengage_template: str = "scintille_riprendi"
     whatsapp_template_language: str = "it"
 
+    # Delivery of the outbox: the platforms' caps across chats (Telegram about 30 messages/s,
+    # WhatsApp 80/s per number). The senders pace themselves just under them.
+    telegram_messages_per_second: float = 30.0
+    whatsapp_messages_per_second: float = 80.0
+    # `antenna serve` delivers in a thread of its own; false when a separate
+    # `python -m bot.delivery` process does it instead.
+    delivery_in_process: bool = True
+    # A claim older than this belongs to a sender that died mid-call (longer than any call).
+    delivery_lease_seconds: float = 60.0
+    delivery_max_attempts: int = 8
+
     demo_data: bool = True
+
+    # Announcements and campaigns wait for the morning; replies and urgent notices do not.
+    quiet_hours_start: time = time(21, 0)
+    quiet_hours_end: time = time(8, 30)
+    # A community leader's announcement goes out only once a coordinator approved it.
+    broadcast_approval_required: bool = True
+    # How often the campaign timer looks for what is due; the lease outlives three beats.
+    scheduler_interval_seconds: float = 30.0
+    # `antenna serve` runs the campaign timer; with `python -m bot.scheduling` running apart it
+    # may stay on too (only one of them works at a time).
+    campaign_timer: bool = True
 
     def resolved_database_url(self) -> str:
         if self.database_url:

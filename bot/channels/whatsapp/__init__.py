@@ -1,0 +1,1 @@
+"""WhatsApp Cloud API: the signed webhook in, outbox rows out through the Graph API."""
