@@ -1,8 +1,9 @@
 """kill -9 of the Telegram sender, again and again, during one broadcast at Telegram's 30/s.
 
 The sender is `python -m bot.delivery telegram`, a real child process. It is killed with SIGKILL
-at random moments of a broadcast to `--people` chats, restarted each time, and at the end
-left to finish and stopped gracefully. The stand-in records every message it accepted.
+at random moments of a broadcast to `--people` chats (after a random number of messages, at a
+random point before the next one), restarted each time, and at the end left to finish and
+stopped gracefully. The stand-in records every message it accepted.
 
 Prints, over all the kills: messages delivered twice (goal 0), rows left `uncertain` (caught
 between their claim and their record), and how many of those the person got anyway (the
@@ -101,6 +102,8 @@ def main() -> int:
             try:
                 while len(api.sent) < point:
                     time.sleep(0.002)
+                # Anywhere between two sends, not just after one arrived.
+                time.sleep(random.uniform(0, 1 / 30))
             finally:
                 sender.kill()
         sender = SenderProcess(env, log)

@@ -57,7 +57,8 @@ _MARK_SENT = (
     )
 )
 
-# Rows a chat is skipped for in one claim before we give up and come back at the next slot.
+# Rows settled without a call (blocked people, unreadable payloads) in one claim, at most:
+# the rest wait for the next slot.
 _SKIPS_PER_CLAIM = 20
 
 

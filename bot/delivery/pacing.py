@@ -47,7 +47,7 @@ class Pacer:
     """
 
     def __init__(
-        self, cap: float, clock: Callable[[], float] = time.monotonic, share: float = 0.98
+        self, cap: float, clock: Callable[[], float] = time.monotonic, share: float = 0.99
     ) -> None:
         self._interval = 1.0 / (cap * share)
         self._tolerance = self._interval

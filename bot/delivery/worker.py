@@ -40,8 +40,9 @@ from bot.delivery.status import OutboxStatus
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# A claimed row never waits longer than this for its slot (it is `sending` meanwhile).
-_MAX_LEAD = 0.05
+# A claimed row waits at most this long for its slot (it is `sending` meanwhile); longer, and
+# it is given back.
+_LONGEST_HOLD = 0.05
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,6 @@ class DeliveryWorker:
         self._pacer = Pacer(sender.limits.messages_per_second)
         self._chats = ChatBudget(sender.limits.chat_rate)
         self._in_flight: dict[str, asyncio.Task[None]] = {}
-        self._claim_seconds = 0.0
         # SQLite takes one writer at a time and makes the others sleep-wait for the lock:
         # claims and marks queue up in one thread instead. PostgreSQL takes them side by side.
         threads = 1 if database.engine.dialect.name == "sqlite" else 4
@@ -109,10 +109,9 @@ class DeliveryWorker:
             if time.monotonic() >= next_release:
                 await self._release_abandoned()
                 next_release = time.monotonic() + self.options.lease_seconds / 2
-            # Claiming takes a few milliseconds: start it that much before the slot, or every
-            # slot would come late by as much and the rate would fall short of the budget.
-            lead = min(2 * self._claim_seconds, _MAX_LEAD)
-            await _wait(stop, self._pacer.wait_time() - lead)
+            # The row is claimed only once its slot has come, so that it spends as little time
+            # as can be claimed but not yet sent (the pacer catches up the claim's delay).
+            await _wait(stop, self._pacer.wait_time())
             if stop.is_set():
                 break
             if len(self._in_flight) >= self.options.max_in_flight:
@@ -121,7 +120,6 @@ class DeliveryWorker:
                 )
                 continue
             exclude = set(self._in_flight) | self._chats.unavailable()
-            claiming = time.monotonic()
             try:
                 row = await self._db(self._claims.claim_next, utcnow(), exclude)
             except Exception:
@@ -131,11 +129,9 @@ class DeliveryWorker:
             if row is None:
                 await _wait(stop, self.options.idle_seconds)
                 continue
-            elapsed = time.monotonic() - claiming
-            self._claim_seconds = 0.5 * self._claim_seconds + 0.5 * elapsed
             plan = self._render(row)
             if isinstance(plan, list):
-                if self._pacer.wait_time() > _MAX_LEAD:
+                if self._pacer.wait_time() > _LONGEST_HOLD:
                     # The channel was told to wait meanwhile (a 429): give the row back rather
                     # than hold it claimed through the pause.
                     await self._db(

@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("parse", help="one message per line on stdin, one JSON per line out")
     evaluate = commands.add_parser("evaluate", help="cross-validation and held-out score")
     evaluate.add_argument("report", nargs="?", type=Path,
-                          default=Path("results") / "nlu_report.json")
+                          help="where the JSON report goes (default var/nlu-evaluation.json)")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     settings = Settings()
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         return cli.train(settings)
     if arguments.command == "parse":
         return cli.parse_stream(load_pipeline(settings), sys.stdin.buffer, sys.stdout)
-    return cli.evaluate(settings, arguments.report)
+    return cli.evaluate(settings, arguments.report or settings.data_dir / "nlu-evaluation.json")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import duckling
 
+from bot.nlu.number_words import AMOUNT, number_value
 from bot.nlu.result import Entity
 
 _ZONEINFO = "/usr/share/zoneinfo"
@@ -68,7 +69,7 @@ class DateAmountExtractor:
         self._with_numbers = duckling.parse_dimensions(["time", "amount-of-money", "number"])
 
     def may_hold(self, folded: str) -> bool:
-        if _CUE.search(folded) is not None:
+        if _CUE.search(folded) is not None or AMOUNT.search(folded) is not None:
             return True
         return len(folded.split()) <= _SHORT_WORDS and (
             _NUMBER_WORD.search(folded) is not None or any(char.isdigit() for char in folded))
@@ -121,6 +122,12 @@ class DateAmountExtractor:
         for rough in _ROUGH_AMOUNT.finditer(text):
             entities.append(Entity("importo", float(_ROUGH_VALUES[rough.group(2)]),
                                    rough.start(), rough.end()))
+        taken = [(entity.start, entity.end) for entity in entities]
+        for written in AMOUNT.finditer(text):
+            amount = number_value(written.group(1))
+            if amount and all(written.end() <= start or written.start() >= end
+                              for start, end in taken):
+                entities.append(Entity("importo", float(amount), written.start(), written.end()))
         taken = [(entity.start, entity.end) for entity in entities]
         numbers = [number for number in numbers
                    if all(number.end <= start or number.start >= end for start, end in taken)]

@@ -173,7 +173,7 @@ def cross_validate(pipeline: NluPipeline, examples: list[Example], folds: int = 
         for train, test in splitter.split(np.zeros(len(examples)), intents):
             vectoriser = MessageVectoriser()
             intent, category, urgency = fit_classifiers(
-                vectoriser, [analysed[index] for index in train],
+                vectoriser, full.category_cues, [analysed[index] for index in train],
                 [examples[index] for index in train])
             pipeline.model = dataclasses.replace(full, vectoriser=vectoriser, intent=intent,
                                                  category=category, urgency=urgency)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.nlu.category_cues import CategoryCues
 from bot.nlu.classifier import TextClassifier
 from bot.nlu.events import EventFinder
 from bot.nlu.features import MessageVectoriser
@@ -21,7 +22,7 @@ from bot.nlu.training_data import Example, NluData, read_folder
 LOG = logging.getLogger(__name__)
 
 # Bump when the features or the training change, so that saved models are retrained.
-MODEL_VERSION = "6"
+MODEL_VERSION = "7"
 DEFAULT_CATEGORY = "other"
 DEFAULT_URGENCY = "low"
 REPORT_INTENT = "report_problem"
@@ -36,6 +37,7 @@ class NluModel:
     vectoriser: MessageVectoriser
     intent: TextClassifier
     category: TextClassifier
+    category_cues: CategoryCues
     urgency: TextClassifier
     gazetteer: Gazetteer
     events: EventFinder
@@ -73,15 +75,18 @@ def safety_words(rules: NluData, lemmatiser: Lemmatiser, vocabulary: frozenset[s
     return frozenset({squeeze(word) for word in vocabulary} | near)
 
 
-def fit_classifiers(vectoriser: MessageVectoriser, analysed: list[tuple[list[str], list[str]]],
-                    examples: list[Example], calibrate: bool = True,
+def fit_classifiers(vectoriser: MessageVectoriser, cues: CategoryCues,
+                    analysed: list[tuple[list[str], list[str]]], examples: list[Example],
+                    calibrate: bool = True,
                     ) -> tuple[TextClassifier, TextClassifier, TextClassifier]:
     features = vectoriser.fit_transform(analysed)
     intents = np.array([example.intent for example in examples])
     intent = TextClassifier().fit(features, intents, calibrate)
     with_category = [index for index, example in enumerate(examples) if category_of(example)]
     categories = np.array([category_of(examples[index]) for index in with_category])
-    category = TextClassifier().fit(features[with_category], categories, calibrate)
+    category_features = cues.extend(features[with_category],
+                                    [analysed[index] for index in with_category])
+    category = TextClassifier().fit(category_features, categories, calibrate)
     urgencies = np.array([urgency_of(example) for example in examples])
     urgency = TextClassifier().fit(features, urgencies, calibrate)
     return intent, category, urgency
@@ -95,10 +100,12 @@ def train(nlu_folder: Path, config: NluConfig, fingerprint: str) -> NluModel:
     lemmatiser = Lemmatiser(config.language, table)
     analysed = [lemmatiser.analyse(example.text) for example in examples]
     vectoriser = MessageVectoriser()
-    intent, category, urgency = fit_classifiers(vectoriser, analysed, examples)
+    cues = CategoryCues(data.lookups, lemmatiser.analyse)
+    intent, category, urgency = fit_classifiers(vectoriser, cues, analysed, examples)
 
     rules = rule_data(data)
-    rule_phrases = [phrase for items in rules.lookups.values() for phrase in items]
+    rule_phrases = [phrase for name, items in data.lookups.items()
+                    if name in rules.lookups or name in cues.names for phrase in items]
     lemmas = {lemma for _, found in analysed for lemma in found}
     lemmas.update(lemma for phrase in rule_phrases for lemma in lemmatiser.analyse(phrase)[1])
     vocabulary = frozenset(token for tokens, _ in analysed for token in tokens)
@@ -107,7 +114,7 @@ def train(nlu_folder: Path, config: NluConfig, fingerprint: str) -> NluModel:
     events = EventFinder.build(entity.text for example in examples
                                for entity in example.entities if entity.entity == "evento")
     model = NluModel(fingerprint, config.language, prune(table, lemmas), vectoriser, intent,
-                     category, urgency, gazetteer, events, vocabulary,
+                     category, cues, urgency, gazetteer, events, vocabulary,
                      safety_words(rules, lemmatiser, vocabulary, lexicon), rules)
     model.training_seconds = time.perf_counter() - started
     LOG.info("NLU trained on %d examples in %.1f s", len(examples), model.training_seconds)

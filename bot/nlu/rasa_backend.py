@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import scipy.sparse as sp
 
-from bot.nlu.model import NluModel
+from bot.nlu.model import REPORT_INTENT, NluModel
 from bot.nlu.pipeline import NluPipeline, Understood
 from bot.nlu.rasa_config import FALLBACK_INTENT, NluConfig
 from bot.nlu.result import Entity, Label
@@ -58,7 +58,8 @@ class RasaNluPipeline(NluPipeline):
         served = {entity.entity for entity in entities}
         entities.extend(entity for entity in local.entities
                         if entity.entity in _LOCAL_ENTITIES and entity.entity not in served)
-        return Understood(intent, ranking, top,
+        report = next((label.confidence for label in ranking if label.name == REPORT_INTENT), 0.0)
+        return Understood(intent, ranking, top, report,
                           sorted(entities, key=lambda entity: (entity.start, entity.end)))
 
     def _entity(self, text: str, raw: dict[str, Any]) -> Entity | None:

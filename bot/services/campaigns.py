@@ -4,9 +4,9 @@ who asked for one, feedback after an event, and the monthly digest of what is on
 Their state lives in our tables: `campaigns` (paused or not) and `campaign_messages` (what was
 queued for whom, on which occasion). The timer only asks, again and again, "what is due now?";
 each `plan_*` function answers it for one campaign, and `write_planned` queues each message
-once per person and occasion, however many times it runs. A reminder that fell due while the process was down is
-sent when it is still useful and dropped when it is not: the check is made against the clock
-when it runs, not when it should have run.
+once per person and occasion, however many times it runs. A reminder that fell due while the
+process was down is sent when it is still useful and dropped when it is not: the check is made
+against the clock when it runs, not when it should have run.
 
 Nothing new is queued during quiet hours: what is due then waits for the morning, and is still
 sent if by then it is still useful.

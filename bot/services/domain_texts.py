@@ -30,6 +30,9 @@ class DomainTexts:
         problems.raise_if_any()
         return cls(Responses(variations, random.Random()))
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._responses
+
     def message(
         self,
         name: str,

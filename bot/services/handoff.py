@@ -23,7 +23,8 @@ from bot.services.operator_setup import OperatorSetup
 
 log = logging.getLogger(__name__)
 
-WHATSAPP_WINDOW = timedelta(hours=24)
+# As the WhatsApp sender counts it: a message must still be inside the window when it arrives.
+WHATSAPP_WINDOW = timedelta(hours=24) - timedelta(minutes=5)
 
 
 class Reach(StrEnum):
@@ -33,8 +34,8 @@ class Reach(StrEnum):
     # WhatsApp, more than 24 hours after the person last wrote: an approved template invites them
     # back, and the message goes as soon as they answer it.
     INVITED = "invited"
-    # WhatsApp outside the window, and the person never agreed to templates: it goes only if
-    # they write again.
+    # WhatsApp outside the window, and the person never agreed to templates: WhatsApp's rules
+    # forbid sending it; it stays in the report's conversation.
     WAITING = "waiting"
     BLOCKED = "blocked"
     # The person erased their data: there is nobody to write to.

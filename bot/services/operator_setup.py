@@ -14,6 +14,24 @@ from bot.services.routing import QueuesFileError, Routing, parse_routing
 from bot.services.service_levels import ServiceLevels, parse_service_levels
 from bot.settings import Settings
 
+# What the operators' side says, to citizens and to operators: domain.yml must have them all.
+RESPONSES = (
+    "utter_report_taken", "utter_report_reassigned", "utter_report_closed",
+    "utter_operator_answer", "utter_operator_alert_new", "utter_operator_alert_high",
+    "utter_operator_alert_reminder", "utter_operator_alert_on_call", "utter_operator_citizen_wrote",
+    "utter_operator_escalation", "utter_operator_taken", "utter_operator_closed",
+    "utter_operator_reassigned", "utter_operator_how_to_answer", "utter_operator_choose_queue",
+    "utter_operator_choose_outcome", "utter_operator_taken_by_you", "utter_operator_moved",
+    "utter_operator_closed_by_you", "utter_operator_see_below", "utter_operator_not_linked",
+    "utter_operator_button_unknown", "utter_operator_command_usage", "utter_operator_note_saved",
+    "utter_operator_answer_sent", "utter_operator_answer_invited", "utter_operator_answer_waiting",
+    "utter_operator_answer_blocked",
+)  # fmt: skip
+
+
+class OperatorTextsMissing(ValueError):
+    """domain.yml lacks some of the operators' side's responses: say which."""
+
 
 @dataclass(frozen=True)
 class OperatorSetup:
@@ -33,11 +51,17 @@ class OperatorSetup:
         routing = parse_routing(document)
         levels = parse_service_levels(document)
         queue_groups = _queue_groups(document.get("telegram_groups"), routing)
+        texts = texts or DomainTexts.load(root)
+        missing = [name for name in RESPONSES if name not in texts]
+        if missing:
+            raise OperatorTextsMissing(
+                f"domain.yml has no text for the operators' responses: {', '.join(missing)}"
+            )
         return cls(
             routing=routing,
             levels=levels,
             on_call=parse_on_call(document, levels.calendar.holidays),
-            texts=texts or DomainTexts.load(root),
+            texts=texts,
             queue_groups=queue_groups,
             fallback_groups=tuple(str(chat) for chat in settings.telegram_operator_group_ids),
         )

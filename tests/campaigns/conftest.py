@@ -4,6 +4,7 @@ timer takes a clock, so schedules, quiet hours and daylight-saving nights are re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -104,7 +105,7 @@ def citizen(
     comune: str | None = "Orbassano",
     first_name: str | None = None,
     consent_at: datetime | None = None,
-    **fields: object,
+    **fields: Any,
 ) -> Person:
     person = Person(
         channel=channel,
@@ -121,7 +122,7 @@ def citizen(
 
 
 def subscriber(
-    session: Session, name: str, topics: list[str], town: str | None, **fields: object
+    session: Session, name: str, topics: list[str], town: str | None, **fields: Any
 ) -> Person:
     person = citizen(session, name, comune=town, **fields)
     subscribe(session, person.id, topics, town)

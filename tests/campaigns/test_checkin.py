@@ -2,6 +2,7 @@
 waits for the answer a day at most."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from tests.campaigns.conftest import ROME, Timer, citizen, queued, rome
 MONDAY = rome(2026, 5, 11, 10, 0)
 
 
-def _asked_for_it(db: Database, name: str = "maria", **fields: object) -> int:
+def _asked_for_it(db: Database, name: str = "maria", **fields: Any) -> int:
     with db.unit_of_work() as session:
         return citizen(session, name, weekly_checkin=True, **fields).id
 
@@ -79,7 +80,7 @@ def test_the_question_waits_for_the_answer_then_stops_waiting(db: Database, time
         state = session.scalar(
             select(Conversation.state).where(Conversation.person_id == person_id)
         )
-        assert state["slots"]["checkin_week"] == "2026-W20"
+        assert state is not None and state["slots"]["checkin_week"] == "2026-W20"
     timer.beat(MONDAY + timedelta(hours=23))
     with db.unit_of_work() as session:
         assert is_awaiting(session, person_id, {CHECKIN_FLOW})

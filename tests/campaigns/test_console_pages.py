@@ -14,13 +14,14 @@ from bot.db.database import Database
 from bot.db.models import Broadcast, OutboxMessage
 from bot.services.broadcasts import set_leader_reach
 from bot.services.bulk_messages import BulkTexts
+from bot.services.checkins import answer_checkin
 from bot.services.operator_setup import OperatorSetup
 from bot.settings import Settings
 from bot.web.announcements import router as announcements_router
 from bot.web.announcements.state import AnnouncementsState
 from bot.web.console import router as console_router
 from bot.web.console.state import ConsoleState
-from tests.campaigns.conftest import queued, rome, subscriber
+from tests.campaigns.conftest import citizen, queued, rome, subscriber
 from tests.console.conftest import sign_in
 from tests.operators import factories
 from tests.operators.conftest import domain_texts, setup  # noqa: F401 (fixtures)
@@ -202,3 +203,25 @@ def test_leaders_and_coordinators_find_the_announcements_in_the_menu(
     assert 'href="/console/annunci"' in client.get("/console").text
     sign_in(client, "ugo")
     assert 'href="/console/annunci"' not in client.get("/console").text
+
+
+def test_coordinators_read_the_loneliness_indicator(
+    client: TestClient, db: Database, people: None
+) -> None:
+    with db.unit_of_work() as session:
+        lonely = citizen(session, "elsa", comune="Volvera", weekly_checkin=True)
+        answer_checkin(
+            session,
+            lonely.id,
+            "2026-W20",
+            mood="bad",
+            lonely=True,
+            report_text="sola",
+            category="other",
+            urgency="low",
+            now=NOW - timedelta(days=1),
+        )
+    sign_in(client, "coordina")
+    table = client.get("/console/campagne").text.split('id="loneliness"')[1]
+    volvera = table.split("<td>Volvera</td>")[1].split("</tr>")[0]
+    assert "<td>1.00</td>" in volvera

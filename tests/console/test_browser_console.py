@@ -43,13 +43,15 @@ class Live:
     database: Database
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: the sync API runs an event loop of its own, which must be gone before the
+# suite's asyncio tests run.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not at /usr/bin/chromium (.ci/run installs it)")

@@ -3,7 +3,6 @@
 import re
 from collections.abc import Callable
 
-import pytest
 from sqlalchemy import select
 
 from bot.db.database import Database
@@ -138,11 +137,6 @@ def test_giving_up_halfway_leaves_nothing_behind(maria: Person, db: Database) ->
     assert maria.responses() == ["utter_ask_problem_text"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NLU gap: 'vorrei fare una segnalazione' is read as privacy_request; the training "
-    "data has no short announcements of a report. Remove this mark when the NLU learns them.",
-)
 def test_announcing_a_report_in_words_asks_what_happened(maria: Person) -> None:
     for announcement in ("vorrei fare una segnalazione", "devo segnalare una cosa"):
         maria.says(announcement)

@@ -48,6 +48,9 @@ def test_summer_time_is_rome_time(nlu: NluPipeline) -> None:
     ("metto venti euro per il doposcuola", 20.0),
     ("vorrei donare venti", 20.0),
     ("un centinaio di euro per le panchine", 100.0),
+    ("mille euro", 1000.0),
+    ("posso dare duecentocinquanta euro", 250.0),
+    ("la mia ditta dona duemila €", 2000.0),
 ])
 def test_amounts_in_euro(nlu: NluPipeline, text: str, amount: float) -> None:
     assert values(nlu, text, "importo") == [amount]

@@ -16,6 +16,7 @@ from bot.nlu import NluPipeline
     ("mio marito mi picchia", "violence_threat"),
     ("mio marito mi sta picchiando adesso", "violence_threat"),
     ("il mio ex dice che mi ammazza", "violence_threat"),
+    ("no non sono al sicuro", "violence_threat"),
     ("mia madre è svenuta e non respira", "medical_emergency"),
     ("mio padre è caduto e non si rialza", "medical_emergency"),
     ("la signora del piano di sopra non la vedo da tre giorni", "not_seen_for_days"),
@@ -56,6 +57,20 @@ def test_an_emergency_inside_another_intent_is_still_urgent(nlu: NluPipeline) ->
 def test_triage_is_filled_when_there_is_nothing_to_report(nlu: NluPipeline) -> None:
     result = nlu.parse("buongiorno")
     assert (result.category.name, result.urgency.name, result.danger) == ("other", "low", [])
+
+
+def test_saying_where_one_is_is_not_urgent(nlu: NluPipeline) -> None:
+    assert nlu.parse("sono a casa, a piossasco").urgency.name != "high"
+
+
+@pytest.mark.parametrize("text", [
+    "vorrei fare una segnalazione",
+    "devo segnalare una cosa",
+    "vorrei segnalare un problema",
+    "ho bisogno di aiuto",
+])
+def test_announcing_a_report_is_a_report(nlu: NluPipeline, text: str) -> None:
+    assert nlu.parse(text).intent.name == "report_problem"
 
 
 def test_a_report_gets_its_category(nlu: NluPipeline) -> None:

@@ -1,6 +1,7 @@
 """The web chat through its ASGI app: what the page sends, what it gets back, what is stored."""
 
 import json
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -248,8 +249,24 @@ def test_wrong_addresses_are_answered_in_italian(client: TestClient, web_texts: 
     assert wrong_method.json()["message"] == web_texts["error_invalid"]
 
 
-def test_health_and_the_console_placeholder(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok"}
-    console = client.get("/console")
-    assert console.status_code == 200
-    assert "Console degli operatori" in console.text
+def test_health_says_the_app_and_its_database_answer(client: TestClient) -> None:
+    answer = client.get("/healthz")
+
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok"}
+
+
+def test_health_says_when_the_database_does_not_answer(
+    client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    unreachable = Database(f"postgresql+psycopg://nobody@127.0.0.1:{port}/x")
+    monkeypatch.setattr(runtime, "database", unreachable)
+
+    answer = client.get("/healthz")
+
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "unavailable"}
+    unreachable.dispose()

@@ -123,10 +123,7 @@ def _json(response: httpx.Response) -> dict[str, Any]:
 
 
 def _error_outcome(response: httpx.Response, answer: dict[str, Any]) -> Outcome:
-    error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
-    assert isinstance(error, dict)
-    code = error.get("code")
-    code = int(code) if isinstance(code, int | str) and str(code).isdigit() else None
+    code = _error_code(answer)
     reason = f"Graph API {response.status_code}, code {code}"
     retry_after = _retry_after(response)
     if code in _THROUGHPUT or (code is None and response.status_code == 429):
@@ -140,6 +137,14 @@ def _error_outcome(response: httpx.Response, answer: dict[str, Any]) -> Outcome:
     if code in _TRY_AGAIN or response.status_code >= 500:
         return Transient(reason)
     return Rejected(reason)
+
+
+def _error_code(answer: dict[str, Any]) -> int | None:
+    error = answer.get("error")
+    code = error.get("code") if isinstance(error, dict) else None
+    if isinstance(code, int):
+        return code
+    return int(code) if isinstance(code, str) and code.isdigit() else None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

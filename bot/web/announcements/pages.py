@@ -1,7 +1,7 @@
 """The pages: the announcements one may see, a new one, one with its preview and delivery report,
 and the campaigns. Whoever may not see a page gets the console's "not found", as elsewhere."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from bot.db.models import User
-from bot.services import broadcasts, campaigns
+from bot.services import broadcasts, campaigns, indicators
 from bot.services.broadcasts import Announcer, BroadcastRefused
 from bot.services.subscriptions import TOPICS
 from bot.services.wall_clock import instant_at
@@ -21,6 +21,8 @@ router = APIRouter()
 State = Annotated[AnnouncementsState, Depends(announcements_state)]
 Names = Annotated[list[str], Form()]
 ROME = ZoneInfo("Europe/Rome")
+# The loneliness indicator on the campaigns page: the last four weekly check-ins.
+INDICATOR_PERIOD = timedelta(days=28)
 STATUS_NAMES = {
     broadcasts.AWAITING_APPROVAL: "in attesa di approvazione",
     broadcasts.APPROVED: "approvato, da inviare",
@@ -219,11 +221,12 @@ def act(
 def campaigns_page(request: Request, state: State, principal: SignedIn) -> Response:
     if principal.account.role != broadcasts.COORDINATOR:
         return _not_found(request, state, principal)
+    now = state.clock()
     with state.database.unit_of_work() as session:
         summaries = campaigns.campaign_summaries(session)
-    return _render(
-        request, state, principal, "announcements/campaigns.html", {"campaigns": summaries}
-    )
+        loneliness = indicators.loneliness(session, now - INDICATOR_PERIOD, now)
+    context = {"campaigns": summaries, "loneliness": loneliness, "period": INDICATOR_PERIOD.days}
+    return _render(request, state, principal, "announcements/campaigns.html", context)
 
 
 @router.post("/console/campagne/{kind}/{action}")
