@@ -8,7 +8,6 @@ import argparse
 import getpass
 import json
 import logging
-import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -152,7 +151,6 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
         from bot.web.app import create_app
 
         runtime = Runtime.build(settings)
-        _give_ctrl_c_back()
         try:
             server = make_server(create_app(runtime))
             if settings.demo_data:
@@ -170,7 +168,6 @@ def shell_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import Runtime
 
     runtime = Runtime.build(settings)
-    _give_ctrl_c_back()
     try:
         run_shell(runtime.assistant, args.user, sys.stdout)
     finally:
@@ -190,7 +187,6 @@ def nlu_parse(args: argparse.Namespace, settings: Settings) -> int:
 
     source = sys.stdin.buffer if args.text is None else args.text.encode()
     pipeline = load_pipeline(settings)
-    _give_ctrl_c_back()
     return nlu_cli.parse_stream(pipeline, source, sys.stdout)
 
 
@@ -327,12 +323,6 @@ def _confirmed(question: str) -> bool:
     if not sys.stdin.isatty():
         raise CommandError("erasing cannot be undone: add --yes to confirm")
     return input(question).strip().lower() in {"y", "yes", "s", "si", "sì"}
-
-
-def _give_ctrl_c_back() -> None:
-    """Duckling's Haskell runtime takes SIGINT over when the NLU loads, and then Ctrl-C does
-    nothing; Python's own handler makes it stop the command again."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _safe_url(url: str) -> str:

@@ -5,6 +5,8 @@ holds a word that can start a date, a time or an amount.
 """
 
 import re
+import signal
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -64,6 +66,7 @@ class DateAmountExtractor:
         self._zone = ZoneInfo(timezone)
         self._timezone = timezone
         self._tz_db = duckling.load_time_zones(_ZONEINFO)
+        _give_ctrl_c_back()
         self._locale = duckling.default_locale_lang(duckling.parse_lang(language.upper()))
         self._dimensions = duckling.parse_dimensions(["time", "amount-of-money"])
         self._with_numbers = duckling.parse_dimensions(["time", "amount-of-money", "number"])
@@ -166,3 +169,10 @@ def _parse(raw: Any) -> datetime | None:
         return datetime.fromisoformat(raw)
     except ValueError:
         return None
+
+
+def _give_ctrl_c_back() -> None:
+    """Duckling's Haskell runtime takes SIGINT over when it starts, and then Ctrl-C does
+    nothing; Python's own handler makes it stop the program again."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -318,6 +318,16 @@ def reject_broadcast(session: Session, broadcast: Broadcast, coordinator: Announ
     return broadcast
 
 
+def withdraw_broadcast(session: Session, broadcast: Broadcast, author: Announcer) -> Broadcast:
+    """The author calls off their own announcement before it leaves (a coordinator any)."""
+    if not _may_see(author, broadcast):
+        raise BroadcastRefused(f"Non c'è un annuncio n. {broadcast.id}.")
+    if broadcast.status == QUEUED:
+        raise BroadcastRefused("L'annuncio è già partito.")
+    broadcast.status = CANCELLED
+    return broadcast
+
+
 def _no_longer_waiting(broadcast: Broadcast) -> str:
     return {
         APPROVED: "L'annuncio è già approvato.",

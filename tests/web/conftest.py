@@ -8,17 +8,11 @@ from fastapi.testclient import TestClient
 
 from bot.db.database import Database
 from bot.engine import Assistant
-from bot.nlu import NluPipeline, load_pipeline
+from bot.nlu import NluPipeline
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.texts import WebTexts
-
-
-@pytest.fixture(scope="session")
-def nlu() -> NluPipeline:
-    """The real NLU, trained once if its model is stale."""
-    return load_pipeline(Settings())
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """A queue as the operators read it: urgent first, then the oldest, filtered and searched."""
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ OPEN = "open"
 ALL = "all"
 STATUS_FILTERS = (OPEN, NEW, TAKEN, CLOSED, ALL)
 # Any select over reports: the page's rows and their count share the same filters.
-AnySelect = TypeVar("AnySelect", bound=Select[Any])
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 URGENCY_ORDER = case({"high": 0, "medium": 1, "low": 2}, value=Report.urgency, else_=3)
 
 
@@ -76,7 +76,6 @@ class Page:
     total: int
     number: int
     filters: Filters
-    towns: Sequence[str] = field(default_factory=tuple)
 
     @property
     def pages(self) -> int:
@@ -91,25 +90,46 @@ def reports_page(
     levels: ServiceLevels,
     now: datetime,
 ) -> Page:
-    """One page of the reports of these queues (None: every queue)."""
-    query = _filtered(select(Report), queues, filters)
-    total = session.scalar(_filtered(select(func.count(Report.id)), queues, filters)) or 0
-    number = min(max(number, 1), max(1, -(-total // PAGE_SIZE)))
-    rows = session.execute(
-        query.add_columns(User.display_name)
-        .outerjoin(ReportCase, ReportCase.report_id == Report.id)
-        .outerjoin(User, User.id == ReportCase.operator_id)
+    """One page of the reports of these queues (None: every queue).
+
+    The page's ids and the total come from one scan of the reports alone (the count as a
+    window); only the page's fifty rows are then joined to who has them in charge.
+    """
+    number = max(number, 1)
+    found = _page_ids(session, queues, filters, number)
+    if found:
+        total = found[0][1]
+    elif number == 1:
+        total = 0
+    else:
+        # Past the last page (a link from before some reports were closed): show the last one.
+        total = session.scalar(_filtered(select(func.count(Report.id)), queues, filters)) or 0
+        number = max(1, -(-total // PAGE_SIZE))
+        found = _page_ids(session, queues, filters, number) if total else []
+    ids = [report_id for report_id, _ in found]
+    named = {
+        report.id: (report, name)
+        for report, name in session.execute(
+            select(Report, User.display_name)
+            .outerjoin(ReportCase, ReportCase.report_id == Report.id)
+            .outerjoin(User, User.id == ReportCase.operator_id)
+            .where(Report.id.in_(ids))
+        )
+    }
+    rows = [Row(named[i][0], named[i][1], levels.is_late(named[i][0], now)) for i in ids]
+    return Page(rows=rows, total=total, number=number, filters=filters)
+
+
+def _page_ids(
+    session: Session, queues: Collection[str] | None, filters: Filters, number: int
+) -> list[tuple[int, int]]:
+    query = (
+        _filtered(select(Report.id, func.count().over()), queues, filters)
         .order_by(URGENCY_ORDER, Report.created_at, Report.id)
         .limit(PAGE_SIZE)
         .offset((number - 1) * PAGE_SIZE)
-    ).all()
-    return Page(
-        rows=[Row(report, name, levels.is_late(report, now)) for report, name in rows],
-        total=total,
-        number=number,
-        filters=filters,
-        towns=_towns(session, queues),
     )
+    return [(report_id, total) for report_id, total in session.execute(query)]
 
 
 def late_reports(
@@ -159,7 +179,7 @@ def _filtered(query: AnySelect, queues: Collection[str] | None, filters: Filters
     elif filters.status != ALL:
         query = query.where(Report.status == filters.status)
     if filters.comune:
-        query = query.where(Report.comune == filters.comune)
+        query = query.where(func.lower(Report.comune) == filters.comune.lower())
     if filters.category:
         query = query.where(Report.category == filters.category)
     if filters.since:
@@ -175,13 +195,6 @@ def _filtered(query: AnySelect, queues: Collection[str] | None, filters: Filters
             )
         )
     return query
-
-
-def _towns(session: Session, queues: Collection[str] | None) -> Sequence[str]:
-    query = select(Report.comune).where(Report.comune.is_not(None)).distinct()
-    if queues is not None:
-        query = query.where(Report.queue.in_(queues))
-    return sorted(town for town in session.scalars(query) if town)
 
 
 def _day(raw: str) -> date | None:

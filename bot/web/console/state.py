@@ -54,6 +54,8 @@ def console_templates(setup: OperatorSetup, clock: Callable[[], datetime]) -> Ji
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["label"] = setup.texts.label
     templates.env.globals["queue_name"] = setup.queue_name
+    # The towns queues.yml names (the consortium's six): suggestions for the town filter.
+    templates.env.globals["towns"] = sorted({t for q in setup.routing.queues for t in q.towns})
     templates.env.filters["local"] = formatting.local_time
     templates.env.filters["ago"] = lambda moment: formatting.ago(moment, clock())
     return templates
