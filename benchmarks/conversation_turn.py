@@ -1,6 +1,6 @@
 """One conversation turn, end to end: message in, NLU, flows, actions, database write, reply out.
 
-    python benchmarks/conversation_turn.py [--people 1000] [--threads 8] [--turns 3000]
+    python -m benchmarks.conversation_turn [--people 1000] [--threads 8] [--turns 3000]
 
 For SQLite (a temporary file) and PostgreSQL (a temporary schema in the `test` database) it
 prints the p50 and p99 of turns taken one at a time, then the sustained turns per second when

@@ -98,7 +98,9 @@ def handle_announcement_command(
     if broadcast.status == broadcasts.AWAITING_APPROVAL:
         return texts.message("utter_operator_announcement_awaiting", "telegram", **variables)
     buttons = tuple(
-        Button(texts.label("operator_button", f"announcement_{action}"), _callback(action, broadcast))
+        Button(
+            texts.label("operator_button", f"announcement_{action}"), _callback(action, broadcast)
+        )
         for action in ACTIONS
     )
     return texts.message("utter_operator_announcement_ready", "telegram", buttons, **variables)

@@ -86,7 +86,9 @@ class OperatorsOnTelegram:
     async def __call__(self, update: Update) -> None:
         query = update.callback_query
         if query is not None and query.data and is_announcement_callback(query.data):
-            answer = await asyncio.to_thread(self._press_announcement, query.from_user.id, query.data)
+            answer = await asyncio.to_thread(
+                self._press_announcement, query.from_user.id, query.data
+            )
             await self._answer(query, answer)
             return
         if query is not None and query.data and is_operator_callback(query.data):
