@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
 from sqlalchemy import text
 
 from bot.db.database import Database
@@ -21,6 +22,7 @@ POSTGRES_URL = os.environ.get(
     "ANTENNA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ["sqlite", "postgresql"]
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +81,32 @@ def nlu() -> "NluPipeline":
     from bot.settings import Settings
 
     return load_pipeline(Settings(nlu_backend="embedded"))
+
+
+# Module-scoped: while Playwright's sync API lives, its event loop counts as running in this
+# thread, and code that must not run inside a loop (Assistant.handle) refuses to; it must be
+# gone before the suite's asyncio tests run.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, headless; Playwright's own browser download is out of reach here."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not at /usr/bin/chromium (.ci/run installs it)")
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+    yield browser
+    browser.close()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bot.db.database import Database
 from bot.db.models import Person
@@ -32,7 +32,6 @@ from tests.operators.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
 KEY = "browser-console-key"
 
@@ -41,33 +40,6 @@ KEY = "browser-console-key"
 class Live:
     url: str
     database: Database
-
-
-# Module-scoped: the sync API runs an event loop of its own, which must be gone before the
-# suite's asyncio tests run.
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not at /usr/bin/chromium (.ci/run installs it)")
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM),
-        args=[
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    )
-    yield browser
-    browser.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from bot.db.models import Place, Report
@@ -25,7 +25,6 @@ from bot.web.texts import WebTexts
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
 # Orbassano's town hall.
 ORBASSANO = {"latitude": 45.0073, "longitude": 7.5366}
@@ -44,33 +43,6 @@ class LiveChat:
                 if button_payload == payload:
                     return title
         raise LookupError(f"{response} has no button {payload}")
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    # Module-scoped: while Playwright's sync API lives, its event loop counts as running in
-    # this thread, and code that must not run inside a loop (Assistant.handle) refuses to.
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not at /usr/bin/chromium (.ci/run installs it)")
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM),
-        args=[
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    )
-    yield browser
-    browser.close()
 
 
 @pytest.fixture
