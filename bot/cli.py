@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the web chat (and the channels) on this machine")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000; 0: any free)")
+    serve.add_argument(
+        "--turn-workers", type=int, metavar="N",
+        help="processes that run the conversations (default 1: this one; TURN_WORKERS)",
+    )
     serve.set_defaults(run=serve_command)
 
     shell = commands.add_parser("shell", help="chat with the assistant in this terminal")
@@ -84,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = nlu_commands.add_parser("evaluate", help="measure the NLU on held-out examples")
     evaluate.add_argument(
         "--report", type=Path, help="where the JSON report goes (default: DATA_DIR)"
+    )
+    evaluate.add_argument(
+        "--heldout", type=Path, action="append", default=[], metavar="FILE",
+        help="a test file in Rasa NLU YAML, never trained on; repeatable "
+        "(default: tests/data/nlu_heldout.yml and tests/data/nlu_fresh.yml)",
     )
     evaluate.set_defaults(run=nlu_evaluate)
 
@@ -141,6 +150,10 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
 
     host = settings.host if args.host is None else args.host
     port = settings.port if args.port is None else args.port
+    if args.turn_workers is not None:
+        if args.turn_workers < 1:
+            raise CommandError("--turn-workers needs at least 1")
+        settings = settings.model_copy(update={"turn_workers": args.turn_workers})
     # Before anything slow, so that a busy port is said at once.
     try:
         sock = bind_socket(host, port)
@@ -194,7 +207,7 @@ def nlu_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.nlu import cli as nlu_cli
 
     report = args.report or settings.data_dir / "nlu-evaluation.json"
-    return nlu_cli.evaluate(settings, report)
+    return nlu_cli.evaluate(settings, report, args.heldout)
 
 
 def db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

@@ -11,6 +11,9 @@ from bot.delivery.senders import configured_senders
 from bot.delivery.service import DeliveryThread, worker_options
 from bot.demo import load_demo_data
 from bot.engine import Assistant
+from bot.engine.content import load_content
+from bot.engine.turn_workers import TurnWorkers
+from bot.engine.turns import Turns
 from bot.nlu import NluPipeline, load_pipeline
 from bot.scheduling import running_campaign_timer
 from bot.services.people import ensure_pseudonym_key
@@ -23,8 +26,7 @@ log = logging.getLogger(__name__)
 class Runtime:
     settings: Settings
     database: Database
-    nlu: NluPipeline
-    assistant: Assistant
+    assistant: Turns
     # Workers that live as long as the web app (Telegram polling, the delivery workers, the
     # campaign timer).
     background: AsyncExitStack = field(default_factory=AsyncExitStack)
@@ -45,12 +47,20 @@ class Runtime:
             upgrade(database.engine)
             if settings.demo_data:
                 load_demo_data(database, settings.timezone)
+            # Loaded here even for the workers: a model that needs training is trained once,
+            # not by each of them at the same time.
             pipeline = nlu if nlu is not None else load_pipeline(settings)
-            assistant = Assistant(database, pipeline, settings.project_root, settings)
+            assistant: Turns
+            if settings.turn_workers > 1:
+                content = load_content(settings.project_root)
+                del pipeline
+                assistant = TurnWorkers(settings, content, settings.turn_workers)
+            else:
+                assistant = Assistant(database, pipeline, settings.project_root, settings)
         except BaseException:
             database.dispose()
             raise
-        return cls(settings, database, pipeline, assistant)
+        return cls(settings, database, assistant)
 
     # Set while Telegram runs (polling, or the webhook the web app's route feeds).
     telegram: TelegramChannel | None = None
@@ -78,4 +88,6 @@ class Runtime:
         await self.background.aclose()
 
     def close(self) -> None:
+        if isinstance(self.assistant, TurnWorkers):
+            self.assistant.close()
         self.database.dispose()

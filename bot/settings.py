@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # `antenna serve` runs the campaign timer; with `python -m bot.scheduling` running apart it
     # may stay on too (only one of them works at a time).
     campaign_timer: bool = True
+    # Processes that run the conversation turns (NLU and engine), a person always in the same
+    # one; 1 runs them in the web app's own process. Each holds the NLU (some 280 MB).
+    turn_workers: int = Field(default=1, ge=1)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -51,8 +51,19 @@ def postgres_schema() -> Iterator[str]:
     admin.dispose()
 
 
+def postgres_application(schema: str) -> str:
+    """The application_name of this run's connections, to find them in pg_stat_activity."""
+    return f"antenna-test-{schema}"
+
+
 def _postgres(schema: str) -> Database:
-    database = Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    database = Database(
+        POSTGRES_URL,
+        connect_args={
+            "options": f"-csearch_path={schema}",
+            "application_name": postgres_application(schema),
+        },
+    )
     # DELETE, not TRUNCATE: on a few dozen small tables TRUNCATE costs most of a second a test.
     with database.engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TextIO
 
-from bot.engine import Assistant
+from bot.engine.turns import Turns
 from bot.messages import Button, Channel, IncomingMessage, Location, OutgoingMessage
 
 _POSITION = re.compile(r"^@\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -22,7 +22,7 @@ GREETING = (
 
 
 def run_shell(
-    assistant: Assistant,
+    assistant: Turns,
     user_id: str,
     out: TextIO,
     prompt: Callable[[str], str] = input,

@@ -24,7 +24,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    # No ping before each checkout: it is a round trip on every unit of work. After a database
+    # restart the first statement on a dead connection fails instead, the pool drops all its
+    # connections, and what failed runs again: the assistant retries its turn, the delivery
+    # and timer loops their next beat.
+    kwargs.setdefault("pool_pre_ping", False)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, **kwargs)

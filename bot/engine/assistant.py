@@ -3,25 +3,24 @@
 import asyncio
 import hashlib
 import logging
-import threading
 import traceback
 from contextlib import AbstractContextManager, nullcontext
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.db.database import Database
-from bot.db.models import Conversation, Person
+from bot.db.models import Conversation, Handoff, Person
 from bot.db.types import utcnow
 from bot.engine.content import Content, load_content
 from bot.engine.dialogue import Dialogue
 from bot.engine.first_messages import FirstMessages
-from bot.engine.locks import PersonLocks
+from bot.engine.locks import PersonLocks, SqliteWriter
 from bot.engine.payloads import PayloadError, parse_payload
 from bot.engine.state import DialogueState
 from bot.engine.turn import turn_session
@@ -40,6 +39,8 @@ DENY = "deny"
 ALLOWED_WITHOUT_CONSENT = frozenset({"ask_info", "greet", "thank", "goodbye"})
 # Channels whose caller shows the replies at once: their outbox rows are a record, not a queue.
 SHOWN_BY_CALLER = frozenset({Channel.WEB, Channel.SHELL})
+INBOUND_GRAIN = timedelta(minutes=1)
+ANSWERED_FIRST_MESSAGE = "answered_first_message"
 
 
 class Parser(Protocol):
@@ -65,11 +66,11 @@ class Assistant:
         self.content: Content = load_content(Path(project_root), actions_package)
         self._key = settings.pseudonym_key or people.ensure_pseudonym_key(settings.data_dir)
         self._locks = PersonLocks()
-        # SQLite lets one transaction write at a time and makes the others wait by sleeping
-        # ever longer; queueing the turns here wakes the next one the moment the last commits.
-        sqlite = database.engine.dialect.name == "sqlite"
+        url = database.engine.url
         self._sqlite_writer: AbstractContextManager[Any] = (
-            threading.Lock() if sqlite else nullcontext()
+            SqliteWriter(Path(url.database) if url.database not in (None, "", ":memory:") else None)
+            if url.get_backend_name() == "sqlite"
+            else nullcontext()
         )
         self._first_messages = FirstMessages()
         self.consent_version = _consent_version(self.content)
@@ -78,6 +79,19 @@ class Assistant:
         _refuse_running_loop()
         understanding = self._understand(incoming)
         key = people.pseudonym(self._key, incoming.channel, incoming.user_id)
+        try:
+            return self._turn(incoming, understanding, key)
+        except DBAPIError as error:
+            # The database restarted since the connection was last used: the pool has thrown
+            # its connections away and the turn wrote nothing, so it can simply run again.
+            if not error.connection_invalidated:
+                raise
+            log.warning("database connection lost (%s); the turn runs again", type(error.orig))
+            return self._turn(incoming, understanding, key)
+
+    def _turn(
+        self, incoming: IncomingMessage, understanding: Understanding, key: str
+    ) -> list[OutgoingMessage]:
         with (
             self._locks.hold(key),
             self._sqlite_writer,
@@ -90,14 +104,14 @@ class Assistant:
                 log.info("update %s on %s already handled", incoming.message_id, incoming.channel)
                 return []
             created = False
-            found = people.find_for_update(session, incoming.channel, key)
+            found = people.find_for_turn(session, incoming.channel, key)
             if found is None:
                 created = people.create(session, incoming.channel, key, incoming.address)
-                found = people.find_for_update(session, incoming.channel, key)
+                found = people.find_for_turn(session, incoming.channel, key)
             if found is None:
                 raise RuntimeError("the person vanished while being created")
-            person, conversation = found
-            replies = self._respond(session, person, conversation, created, incoming, understanding)
+            person = found.person
+            replies = self._respond(session, found, created, incoming, understanding)
             # Erased during this turn ("cancella i miei dati"): the last replies go unattached.
             outbox.enqueue_replies(
                 session,
@@ -114,6 +128,8 @@ class Assistant:
                 len(understanding.text),
                 len(replies),
             )
+        if ANSWERED_FIRST_MESSAGE in session.info:
+            self._first_messages.forget(session.info[ANSWERED_FIRST_MESSAGE])
         return replies
 
     def _understand(self, incoming: IncomingMessage) -> Understanding:
@@ -135,19 +151,26 @@ class Assistant:
     def _respond(
         self,
         session: Session,
-        person: Person,
-        conversation: Conversation | None,
+        found: people.TurnRecords,
         created: bool,
         incoming: IncomingMessage,
         understanding: Understanding,
     ) -> list[OutgoingMessage]:
-        person.last_inbound_at = utcnow()
-        person.blocked_at = None
+        person = found.person
+        now = utcnow()
+        # Written at most once a minute: an UPDATE a turn is a fifth of its database work, and
+        # what reads the time (the 24-hour window, "busy") needs no finer grain.
+        if person.last_inbound_at is None or now - person.last_inbound_at >= INBOUND_GRAIN:
+            person.last_inbound_at = now
+        if person.blocked_at is not None:
+            person.blocked_at = None
         if person.address != incoming.address:
             person.address = incoming.address
         if person.consent_at is None:
             return self._consent_gate(session, person, created, incoming, understanding)
-        return self._converse(session, person, conversation, incoming, understanding)
+        return self._converse(
+            session, person, found.conversation, found.open_handoff_id, incoming, understanding
+        )
 
     def _consent_gate(
         self,
@@ -195,11 +218,13 @@ class Assistant:
         transcript.record_turn(
             session, person, _said(incoming), understanding.intent, dialogue.replies
         )
-        held = self._first_messages.take(person.id)
+        held = self._first_messages.peek(person.id)
         if held is None:
             return dialogue.replies
+        # Forgotten once this turn commits: a turn that fails and runs again still answers it.
+        session.info[ANSWERED_FIRST_MESSAGE] = person.id
         return dialogue.replies + self._converse(
-            session, person, None, held.message, held.understanding
+            session, person, None, None, held.message, held.understanding
         )
 
     def _converse(
@@ -207,6 +232,7 @@ class Assistant:
         session: Session,
         person: Person,
         conversation: Conversation | None,
+        open_handoff_id: int | None,
         incoming: IncomingMessage,
         understanding: Understanding,
     ) -> list[OutgoingMessage]:
@@ -214,7 +240,7 @@ class Assistant:
             person.first_name = incoming.first_name[:80]
         # An operator is talking with this person: the message is theirs, not the flows'. An
         # urgent one gets the emergency answer all the same.
-        active = handoff.active_handoff(session, person.id)
+        active = session.get(Handoff, open_handoff_id) if open_handoff_id else None
         relayed = active is not None and handoff.relay_to_operator(
             session, self._operators, active, person, _said(incoming), incoming.attachments
         )

@@ -37,9 +37,9 @@ class FirstMessages:
             while len(self._held) > self._capacity:
                 self._held.popitem(last=False)
 
-    def take(self, person_id: int) -> HeldMessage | None:
+    def peek(self, person_id: int) -> HeldMessage | None:
         with self._lock:
-            held = self._held.pop(person_id, None)
+            held = self._held.get(person_id)
         if held is None or time.monotonic() - held.held_at > self._keep_seconds:
             return None
         return held

@@ -3,7 +3,7 @@
 import json
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,7 +14,9 @@ from bot.nlu.result import ParseResult
 from bot.settings import Settings
 
 LOG = logging.getLogger(__name__)
-HELDOUT = Path("tests") / "data" / "nlu_heldout.yml"
+# Written apart from nlu/ and never trained on: the first by the authors of the training data,
+# the second by someone who saw only the taxonomy.
+TEST_FILES = (Path("tests") / "data" / "nlu_heldout.yml", Path("tests") / "data" / "nlu_fresh.yml")
 _BATCH = 256
 
 
@@ -81,11 +83,18 @@ def parse_stream(pipeline: NluPipeline, stdin: IO[bytes] | bytes, stdout: IO[str
     return 0
 
 
-def evaluate(settings: Settings, report_path: Path, out: IO[str] = sys.stdout) -> int:
-    """Cross-validation and held-out score; the JSON report goes to `report_path`."""
+def evaluate(settings: Settings, report_path: Path, test_files: Sequence[Path] = (),
+             out: IO[str] = sys.stdout) -> int:
+    """Cross-validation and a score for each test file (ours when none is given); the JSON
+    report goes to `report_path`."""
+    files = list(test_files) or [settings.project_root / name for name in TEST_FILES]
+    missing = [str(path) for path in files if not path.is_file()]
+    if missing:
+        print(f"no such test file: {', '.join(missing)}", file=sys.stderr)
+        return 2
     pipeline = load_pipeline(settings)
     nlu_folder, _, _ = nlu_paths(settings)
-    report = run(pipeline, nlu_folder, settings.project_root / HELDOUT)
+    report = run(pipeline, nlu_folder, files)
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     for line in summary_lines(report):

@@ -9,7 +9,7 @@ and the accuracy of the other entities.
 import dataclasses
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -189,8 +189,9 @@ def frazione_towns(model: NluModel) -> dict[str, str]:
     return model.gazetteer.frazione_towns()
 
 
-def run(pipeline: NluPipeline, nlu_folder: Path, heldout: Path | None,
+def run(pipeline: NluPipeline, nlu_folder: Path, test_files: Sequence[Path],
         folds: int = FOLDS) -> dict[str, Any]:
+    """Cross-validation, then a score for each test file ("heldout" in the report)."""
     started = time.perf_counter()
     examples = read_folder(nlu_folder).examples
     towns = frazione_towns(pipeline.model)
@@ -200,19 +201,19 @@ def run(pipeline: NluPipeline, nlu_folder: Path, heldout: Path | None,
                               "fallback_threshold": pipeline.config.fallback_threshold,
                               "ambiguity_threshold": pipeline.config.ambiguity_threshold}
     report["cross_validation"]["folds"] = folds
-    if heldout is not None and heldout.exists():
-        held = read_file(heldout).examples
-        report["heldout"] = score(held, pipeline.parse_batch([e.text for e in held]), towns)
-        report["heldout"]["file"] = str(heldout)
+    report["heldout"] = []
+    for path in test_files:
+        held = read_file(path).examples
+        scored = score(held, pipeline.parse_batch([e.text for e in held]), towns)
+        report["heldout"].append({"file": str(path), **scored})
     report["seconds"] = round(time.perf_counter() - started, 1)
     return report
 
 
 def summary_lines(report: dict[str, Any]) -> Iterable[str]:
-    for part in ("cross_validation", "heldout"):
-        if part not in report:
-            continue
-        figures = report[part]
+    parts = [("cross_validation", report["cross_validation"])]
+    parts += [(f"heldout {figures['file']}", figures) for figures in report.get("heldout", [])]
+    for part, figures in parts:
         urgency = figures["urgency_evaluation"]
         yield (f"{part} ({figures['examples']} examples): "
                f"intent macro-F1 {figures['intent_evaluation']['macro_f1']:.3f} "

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.db.models import Conversation, Person
+from bot.db.models import Conversation, Handoff, Person
 from bot.db.types import utcnow
 
 KEY_FILE = "pseudonym.key"
@@ -49,13 +50,34 @@ _PERSON_FOR_UPDATE = (
     .where(Person.channel == bindparam("channel"), Person.pseudonym == bindparam("pseudonym"))
     .with_for_update()
 )
-_CONVERSATION = select(Conversation).where(Conversation.person_id == bindparam("person_id"))
+_OPEN_HANDOFF = (
+    select(Handoff.id)
+    .where(Handoff.person_id == Person.id, Handoff.closed_at.is_(None))
+    .order_by(Handoff.id.desc())
+    .limit(1)
+    .correlate(Person)
+    .scalar_subquery()
+)
+_CONVERSATION_AND_HANDOFF = (
+    select(Conversation, _OPEN_HANDOFF)
+    .select_from(Person)
+    .outerjoin(Conversation, Conversation.person_id == Person.id)
+    .where(Person.id == bindparam("person_id"))
+)
 
 
-def find_for_update(
-    session: Session, channel: str, person_pseudonym: str
-) -> tuple[Person, Conversation | None] | None:
-    """The person and their conversation, their row locked until the turn ends (PostgreSQL).
+@dataclass(frozen=True)
+class TurnRecords:
+    """What a turn reads of the person who wrote."""
+
+    person: Person
+    conversation: Conversation | None
+    open_handoff_id: int | None  # an operator is talking with them
+
+
+def find_for_turn(session: Session, channel: str, person_pseudonym: str) -> TurnRecords | None:
+    """The person, their row locked until the turn ends (PostgreSQL), their conversation and
+    the handoff open with them.
 
     Two statements on purpose: under READ COMMITTED, a statement that waited for the lock
     sees the locked row as just committed but the rows it joins as they were when it started,
@@ -66,8 +88,8 @@ def find_for_update(
     ).first()
     if person is None:
         return None
-    conversation = session.scalars(_CONVERSATION, {"person_id": person.id}).first()
-    return person, conversation
+    row = session.execute(_CONVERSATION_AND_HANDOFF, {"person_id": person.id}).one()
+    return TurnRecords(person, row[0], row[1])
 
 
 def create(session: Session, channel: str, person_pseudonym: str, address: str) -> bool:

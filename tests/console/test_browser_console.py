@@ -47,7 +47,7 @@ def live(db: Database, tmp_path: Path) -> Iterator[Live]:
     settings = Settings(data_dir=tmp_path / "var", pseudonym_key=KEY, demo_data=False)
     nlu = FakeNlu()
     assistant = Assistant(db, nlu, PROJECT_ROOT, settings)
-    runtime = Runtime(settings, db, nlu, assistant)  # type: ignore[arg-type]
+    runtime = Runtime(settings, db, assistant)  # type: ignore[arg-type]
     sock = bind_socket("127.0.0.1", 0)
     server = make_server(create_app(runtime), log_level="warning")
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -19,7 +19,7 @@ from bot.web.texts import WebTexts
 def runtime(db: Database, nlu: NluPipeline, tmp_path: Path) -> Runtime:
     settings = Settings(data_dir=tmp_path / "var", pseudonym_key="web-tests", demo_data=False)
     assistant = Assistant(db, nlu, settings.project_root, settings)
-    return Runtime(settings, db, nlu, assistant)
+    return Runtime(settings, db, assistant)
 
 
 @pytest.fixture

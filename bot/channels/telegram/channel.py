@@ -37,7 +37,7 @@ from bot.channels.telegram.sender import (
 from bot.channels.telegram.update_order import PerChatUpdateProcessor
 from bot.channels.telegram.updates import ALLOWED_UPDATES, incoming_from_update, is_private
 from bot.db.database import Database
-from bot.engine import Assistant
+from bot.engine.turns import Turns
 from bot.messages import Channel, IncomingMessage
 from bot.settings import Settings
 
@@ -64,7 +64,7 @@ class TelegramChannel:
     def __init__(
         self,
         settings: Settings,
-        assistant: Assistant,
+        assistant: Turns,
         database: Database,
         operator_updates: OperatorUpdates | None = None,
     ) -> None:

@@ -19,7 +19,7 @@ from bot.channels.whatsapp.signature import signature_is_valid
 from bot.channels.whatsapp.updates import NotAWebhook, incoming_from_webhook
 from bot.db.database import Database
 from bot.delivery.claims import release_awaiting_reply
-from bot.engine import Assistant
+from bot.engine.turns import Turns
 from bot.messages import Channel, IncomingMessage
 from bot.settings import Settings
 
@@ -31,7 +31,7 @@ MAX_BODY = 3 << 20
 
 
 def whatsapp_webhook_router(
-    settings: Settings, assistant: Assistant, database: Database
+    settings: Settings, assistant: Turns, database: Database
 ) -> APIRouter:
     router = APIRouter()
     inbound = WhatsAppInbound(assistant, database)
@@ -72,7 +72,7 @@ def whatsapp_webhook_router(
 
 
 class WhatsAppInbound:
-    def __init__(self, assistant: Assistant, database: Database) -> None:
+    def __init__(self, assistant: Turns, database: Database) -> None:
         self._assistant = assistant
         self._database = database
 
