@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from bot.nlu.features import Analysed
+from bot.nlu.features import Analysed, Row
 
 PREFIX = "category_"
 # The weight of a cue column beside the unit-length TF-IDF rows, chosen by cross-validation.
@@ -49,5 +49,14 @@ class CategoryCues:
                              shape=(len(analysed), len(self.names)))
 
     def extend(self, features: sp.csr_matrix, analysed: list[Analysed]) -> sp.csr_matrix:
-        """The message features with the cue columns after them."""
+        """The message features with the cue columns after them (training)."""
         return sp.hstack([features, self.transform(analysed)], format="csr")
+
+    def extend_row(self, row: Row, message: Analysed, width: int) -> Row:
+        """One message's features with its cue columns after the `width` feature columns, as
+        `extend` lays them out."""
+        hits = sorted(self.columns(message))
+        if not hits:
+            return row
+        return Row(np.concatenate([row.columns, np.add(hits, width, dtype=np.intp)]),
+                   np.concatenate([row.weights, np.full(len(hits), CUE_WEIGHT, np.float32)]))

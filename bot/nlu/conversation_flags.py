@@ -19,12 +19,12 @@ class Flags:
 
 class ConversationFlags:
     def __init__(self, data: NluData) -> None:
-        self._phrases: dict[str, list[str]] = {}
+        self._phrases: dict[str, frozenset[str]] = {}
         self._anywhere: dict[str, re.Pattern[str]] = {}
         for name in ("cancel", "correction"):
             phrases = sorted({normalise(phrase) for phrase in data.lookups.get(name, [])} - {""},
                              key=len, reverse=True)
-            self._phrases[name] = phrases
+            self._phrases[name] = frozenset(phrases)
             self._anywhere[name] = re.compile(
                 r"\b(?:" + "|".join(re.escape(phrase) for phrase in phrases) + r")\b"
                 if phrases else r"(?!)")
@@ -48,10 +48,15 @@ class ConversationFlags:
             if body.startswith(opener) and body != opener.strip():
                 body = body[len(opener):]
                 break
-        for phrase in self._phrases[name]:
-            size = phrase.count(" ") + 1
-            if body == phrase or (body.startswith(phrase + " ") and (
-                    size >= 2 or _stops_after(folded, phrase))):
+        # `body` is words joined by single spaces, like the phrases: a phrase opens it when it
+        # is the body or the body's first few words (looked up, not compared one by one).
+        phrases = self._phrases[name]
+        if body in phrases:
+            return True
+        body_words = body.split(" ")
+        for size in range(1, min(len(body_words) - 1, self._longest) + 1):
+            opening = " ".join(body_words[:size])
+            if opening in phrases and (size >= 2 or _stops_after(folded, opening)):
                 return True
         return False
 

@@ -74,8 +74,7 @@ class DateAmountExtractor:
     def may_hold(self, folded: str) -> bool:
         if _CUE.search(folded) is not None or AMOUNT.search(folded) is not None:
             return True
-        return len(folded.split()) <= _SHORT_WORDS and (
-            _NUMBER_WORD.search(folded) is not None or any(char.isdigit() for char in folded))
+        return len(folded.split()) <= _SHORT_WORDS and _has_number(folded)
 
     def _windows(self, text: str, whole: bool) -> list[tuple[int, int]]:
         """The stretches of text around the cues: Duckling's cost grows fast with length."""
@@ -100,8 +99,7 @@ class DateAmountExtractor:
         numbers too when `numbers_wanted` or the message is a few words."""
         text = folded[:_MAX_LENGTH]
         short = len(text.split()) <= _SHORT_WORDS
-        has_number = bool(_NUMBER_WORD.search(text)) or any(char.isdigit() for char in text)
-        if not (self.may_hold(text) or (numbers_wanted and has_number)):
+        if not (self.may_hold(text) or (numbers_wanted and _has_number(text))):
             return Found([], [])
         dimensions = self._with_numbers if numbers_wanted or short else self._dimensions
         reference = duckling.parse_ref_time(self._tz_db, self._timezone, int(now.timestamp()))
@@ -160,6 +158,11 @@ class DateAmountExtractor:
         date_end = len(text[start : time_part.start()].rstrip()) + start
         return [Entity("data", moment.date().isoformat(), start, date_end),
                 Entity("ora", moment.isoformat(), time_part.start(), end)]
+
+
+def _has_number(text: str) -> bool:
+    """A number in words or in digits."""
+    return _NUMBER_WORD.search(text) is not None or any(char.isdigit() for char in text)
 
 
 def _parse(raw: Any) -> datetime | None:

@@ -33,7 +33,9 @@ class LanguageDetector:
 
     def detect(self, text: str, folded_words: list[str]) -> str:
         letters = _LETTER.findall(text)
-        foreign_script = sum(1 for letter in letters if not _latin(letter))
+        # An ASCII text has Latin letters only: no need to look at each.
+        foreign_script = 0 if text.isascii() else sum(1 for letter in letters
+                                                      if not _latin(letter))
         if foreign_script >= _MIN_SCRIPT_LETTERS and foreign_script * 2 > len(letters):
             language, _ = self._identifier.classify(text)
             return str(language)

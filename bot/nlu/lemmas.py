@@ -3,7 +3,9 @@
 `it_core_news_sm` is used when installed, without its statistical components (they cost
 milliseconds per message); otherwise `spacy.blank`. Either way lemmas come from spaCy's lookup
 lemmatizer with the table of spacy-lookups-data, folded so that "ammazzero" and "perche",
-written without accents, find their lemma. Training keeps only the forms whose lemma the
+written without accents, find their lemma. `analyse` only runs spaCy's tokenizer and looks
+the words up in the same table itself, as the lookup lemmatizer does (`table.get(word,
+word)`), without its per-token Python calls. Training keeps only the forms whose lemma the
 training data knows (the rest cannot change a prediction), which keeps the loaded pipeline
 small.
 """
@@ -14,7 +16,7 @@ from collections.abc import Iterable
 
 import spacy
 import srsly
-from spacy.attrs import IS_SPACE, LEMMA, ORTH
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.lookups import Lookups
 
@@ -66,20 +68,22 @@ class Lemmatiser:
         lemmatizer = self.nlp.add_pipe("lemmatizer", name="lookup_lemmatizer",
                                        config={"mode": "lookup"})
         lemmatizer.initialize(lookups=lookups)  # type: ignore[attr-defined]
+        self._table = table
         LOG.info("spaCy pipeline %s with lookup lemmas (%d forms)", self.model_name, len(table))
 
     def analyse(self, text: str) -> tuple[list[str], list[str]]:
         """Folded tokens (emphasis squeezed, SMS words spelt out) and their lemmas."""
         tokens: list[str] = []
         lemmas: list[str] = []
-        doc = self.nlp(_LONG_RUN.sub(lambda run: run.group() + " ", squeeze_long(fold(text))))
+        doc = self.nlp.make_doc(
+            _LONG_RUN.sub(lambda run: run.group() + " ", squeeze_long(fold(text))))
         strings = doc.vocab.strings
         # One array read instead of a Python Token object per word.
-        for orth, lemma, is_space in doc.to_array([ORTH, LEMMA, IS_SPACE]).tolist():
+        for orth, is_space in doc.to_array([ORTH, IS_SPACE]).tolist():
             if is_space:
                 continue
             word = strings[orth]
             spelt = SMS_WORDS.get(word)
             tokens.append(spelt or word)
-            lemmas.append(spelt or strings[lemma])
+            lemmas.append(spelt or self._table.get(word, word))
         return tokens, lemmas

@@ -8,8 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import scipy.sparse as sp
 
+from bot.nlu.classifier import StackedClassifiers
 from bot.nlu.conversation_flags import ConversationFlags
 from bot.nlu.dates_amounts import DateAmountExtractor
 from bot.nlu.events import EVENT_INTENTS
@@ -58,6 +58,8 @@ class Understood:
 
 def _analysable(text: str) -> str:
     """Control and format characters as spaces, one for one, so offsets stay true."""
+    if text.isprintable():  # no character of a "C" category: the usual message, at C speed
+        return text
     return "".join(" " if unicodedata.category(char)[0] == "C" else char for char in text)
 
 
@@ -77,6 +79,7 @@ class NluPipeline:
         self._flags = ConversationFlags(model.rules)
         self._safety = SafetyNet(model.rules, self._lemmatiser.analyse, model.safety_known)
         self._lock = threading.Lock()
+        self._stacked: StackedClassifiers | None = None
 
     def _italian_words(self) -> frozenset[str]:
         """Forms and lemmas of the lemma table, spaCy's stop words, the places."""
@@ -101,24 +104,40 @@ class NluPipeline:
             safe = [_safe(text) for text in texts]
             cleaned = [_analysable(text) for text in safe]
             analysed = [self._lemmatiser.analyse(text) for text in cleaned]
-            features = self.model.vectoriser.transform(analysed)
-            understood = self._understand(cleaned, features, moment)
-            categories = self.model.category.probabilities(
-                self.model.category_cues.extend(features, analysed))
-            urgencies = self.model.urgency.probabilities(features)
+            # Each message's features with the category cues after them: the intent and
+            # urgency classifiers have no weights for the cues, which count for them as zero.
+            width = self.model.vectoriser.width
+            features = [self.model.category_cues.extend_row(row, message, width)
+                        for row, message in zip(self.model.vectoriser.rows(analysed), analysed,
+                                                strict=True)]
+            intents, categories, urgencies = self._classifiers().probabilities(features)
+            known = [len(row.columns) > 0 for row in features]
+            understood = self._understand(cleaned, intents, known, moment)
             return [self._result(safe[index], cleaned[index], analysed[index],
                                  understood[index], categories[index], urgencies[index])
                     for index in range(len(texts))]
 
-    def _understand(self, texts: list[str], features: sp.csr_matrix,
+    def _classifiers(self) -> StackedClassifiers:
+        """The model's intent, category and urgency classifiers, stacked (again if the model
+        changed, as cross-validation changes it)."""
+        wanted = (self.model.intent, self.model.category, self.model.urgency)
+        if self._stacked is None or not self._stacked.of(wanted):
+            self._stacked = StackedClassifiers(wanted)
+        return self._stacked
+
+    def _understand(self, texts: list[str], intents: np.ndarray, known: list[bool],
                     now: datetime) -> list[Understood]:
-        """Intent (after the fallback rule) and entities of each message."""
+        """Intent (after the fallback rule) and entities of each message; `intents`: the
+        probabilities of the intent classifier; `known`: whether the message has any feature
+        the classifiers learnt."""
         labels = self.model.intent.labels
         understood = []
-        for text, row in zip(texts, self.model.intent.probabilities(features), strict=True):
+        for text, row, readable in zip(texts, intents, known, strict=True):
             order = np.argsort(-row)[:_RANKING_SIZE]
             ranking = [Label(labels[index], float(row[index])) for index in order]
-            intent, shown = self._fallback(ranking[0], ranking)
+            # Nothing of the message was ever seen in training: what the classifier says is
+            # only its prior, and a prior must not answer "yes" to a privacy notice.
+            intent, shown = self._fallback(ranking[0], ranking, readable)
             report = float(row[labels.index(REPORT_INTENT)]) if REPORT_INTENT in labels else 0.0
             understood.append(Understood(intent, shown, ranking[0].name, report,
                                          self.entities(text, ranking[0].name, now)))
@@ -142,11 +161,12 @@ class NluPipeline:
     def _result(self, text: str, cleaned: str, analysed: tuple[list[str], list[str]],
                 understood: Understood, category_row: np.ndarray,
                 urgency_row: np.ndarray) -> ParseResult:
-        danger = self._safety.match(cleaned, analysed)
+        reading = self._safety.read(cleaned, analysed)
+        danger = self._safety.signals(reading)
         threshold = HIGH_THRESHOLD
         labels = self.model.urgency.labels
         high_row = urgency_row[labels.index(HIGH)] if HIGH in labels else 0.0
-        if not danger and high_row >= threshold and self._safety.hard_negative(cleaned, analysed):
+        if not danger and high_row >= threshold and self._safety.has_hard_negative(reading):
             threshold = DEFUSED_HIGH_THRESHOLD
         category, urgency = self._triage(understood, category_row, urgency_row, danger,
                                          threshold)
@@ -164,11 +184,13 @@ class NluPipeline:
             correction=flags.correction,
         )
 
-    def _fallback(self, top: Label, ranking: list[Label]) -> tuple[Label, list[Label]]:
+    def _fallback(self, top: Label, ranking: list[Label],
+                  readable: bool = True) -> tuple[Label, list[Label]]:
         """Rasa's FallbackClassifier: too unsure, or two intents too close, is nlu_fallback."""
         second = ranking[1].confidence if len(ranking) > 1 else 0.0
         threshold = self.config.fallback_threshold
-        if top.confidence < threshold or top.confidence - second < self.config.ambiguity_threshold:
+        if (not readable or top.confidence < threshold
+                or top.confidence - second < self.config.ambiguity_threshold):
             fallback = Label(FALLBACK_INTENT, threshold)
             return fallback, [fallback, *ranking]
         return top, ranking

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-import scipy.sparse as sp
+import numpy as np
 
 from bot.nlu.model import REPORT_INTENT, NluModel
 from bot.nlu.pipeline import NluPipeline, Understood
@@ -30,9 +30,9 @@ class RasaNluPipeline(NluPipeline):
     def close(self) -> None:
         self._client.close()
 
-    def _understand(self, texts: list[str], features: sp.csr_matrix,
+    def _understand(self, texts: list[str], intents: np.ndarray, known: list[bool],
                     now: datetime) -> list[Understood]:
-        local = super()._understand(texts, features, now)
+        local = super()._understand(texts, intents, known, now)
         understood = []
         for index, text in enumerate(texts):
             try:

@@ -40,14 +40,22 @@ def fold(text: str) -> str:
     return folded if folded.isascii() else "".join(_fold_char(char) for char in folded)
 
 
+def _letter(match: re.Match[str]) -> str:
+    # A function, not the template "\1": Python 3.11 expands a template in Python per match.
+    return match.group(1)
+
+
+@lru_cache(maxsize=50_000)
 def squeeze(text: str) -> str:
-    """Doubled letters made single: the most common Italian typo ("qualcunno", "amazare")."""
-    return _REPEATS.sub(r"\1", text)
+    """Doubled letters made single: the most common Italian typo ("qualcunno", "amazare").
+
+    Called on words, a few times each per message, hence the cache."""
+    return _REPEATS.sub(_letter, text)
 
 
 def squeeze_long(text: str) -> str:
     """Letters repeated for emphasis ("siiii", "grazieeee") brought back to one."""
-    return _LONG_REPEATS.sub(r"\1", text)
+    return _LONG_REPEATS.sub(_letter, text)
 
 
 # How people abbreviate on a phone; spelt out before matching.

@@ -57,6 +57,12 @@ def test_a_street_named_after_a_town_is_not_that_town(nlu: NluPipeline) -> None:
     assert towns(nlu, "abito in via rivalta a orbassano") == [("comune", "Orbassano")]
 
 
+def test_a_town_s_football_club_is_not_the_town(nlu: NluPipeline) -> None:
+    assert towns(nlu, "hai visto la partita del Torino? il Piossasco invece ha perso") == []
+    # A place that names its town keeps its article.
+    assert towns(nlu, "domani vado al San Luigi") == [("comune", "Orbassano")]
+
+
 def test_the_span_points_at_what_was_written(nlu: NluPipeline) -> None:
     text = "buongiorno, abito a orbasano"
     entity = nlu.parse(text).entities[0]
