@@ -28,8 +28,13 @@ class LanguageDetector:
     def __init__(self, known_words: frozenset[str], language: str = "it") -> None:
         self._language = language
         self._known = known_words
-        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._identifier.set_languages(list(CANDIDATES))
+        whole = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        whole.set_languages(list(CANDIDATES))
+        # Built again from the candidates' columns alone: the identifier keeps its whole model
+        # to allow other languages later, 28 MB of weights we never read.
+        self._identifier = LanguageIdentifier(
+            whole.nb_ptc, whole.nb_pc, whole.nb_classes, whole.tk_nextmove, whole.tk_output,
+            norm_probs=True, tk_row=whole.tk_row)
 
     def detect(self, text: str, folded_words: list[str]) -> str:
         letters = _LETTER.findall(text)
