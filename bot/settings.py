@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     # may stay on too (only one of them works at a time).
     campaign_timer: bool = True
     # Processes that run the conversation turns (NLU and engine), a person always in the same
-    # one; 1 runs them in the web app's own process. Each holds the NLU (some 280 MB).
+    # one; 1 runs them in the web app's own process. Each holds the NLU (some 265 MB).
     turn_workers: int = Field(default=1, ge=1)
 
     def resolved_database_url(self) -> str:
