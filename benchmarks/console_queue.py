@@ -2,21 +2,17 @@
 
     python -m benchmarks.console_queue [--reports 50000] [--rounds 60]
 
-Fills a schema of its own in the database of ANTENNA_BENCH_POSTGRES_URL (default: the tests'
+Fills a schema of its own in the database of ANTENNA_TEST_POSTGRES_URL (default: the tests'
 local PostgreSQL), signs an operator in, and times whole requests through the ASGI app: the
 query, the count, the service levels of each row and the Jinja2 rendering. Prints p50 and p95
 per page (goal: p95 at most 200 ms), then drops the schema.
 """
 
 import argparse
-import os
 import random
 import re
 import statistics
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,8 +20,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, text
 
+from benchmarks.scratch_database import scratch_database
 from bot.db.database import Database
-from bot.db.migrate import upgrade
 from bot.db.models import Person, Report, ReportCase
 from bot.services import accounts
 from bot.services.operator_setup import OperatorSetup
@@ -33,9 +29,6 @@ from bot.settings import Settings
 from bot.web.console import router
 from bot.web.console.state import ConsoleState
 
-POSTGRES_URL = os.environ.get(
-    "ANTENNA_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 QUEUE = "anziani_disabilita"
 TOWNS = ("Beinasco", "Bruino", "Orbassano", "Piossasco", "Rivalta di Torino", "Volvera", None)
 WORDS = (
@@ -55,23 +48,6 @@ PAGES = {
     "dashboard": "/console",
 }
 PASSWORD = "benchmark-password"
-
-
-@contextmanager
-def bench_database() -> Iterator[Database]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = Database(POSTGRES_URL)
-    with admin.engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    database = Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        upgrade(database.engine)
-        yield database
-    finally:
-        database.dispose()
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def fill(database: Database, count: int, now: datetime) -> None:
@@ -152,7 +128,7 @@ def main() -> None:
     args = parser.parse_args()
     now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     setup = OperatorSetup.load(Settings(demo_data=False, pseudonym_key="bench"))
-    with bench_database() as database:
+    with scratch_database(postgres=True) as database:
         started = time.perf_counter()
         fill(database, args.reports, now)
         print(f"{args.reports} reports written in {time.perf_counter() - started:.1f} s")

@@ -14,26 +14,17 @@ issue 2: p99 at most 20 ms, at least 300 turns/s.
 
 import argparse
 import statistics
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
 
-from sqlalchemy import text
-
+from benchmarks.scratch_database import scratch_database
 from bot.db.database import Database
-from bot.db.migrate import upgrade
 from bot.engine import Assistant
 from bot.engine.turn_workers import TurnWorkers
 from bot.engine.turns import Turns
 from bot.messages import Channel, IncomingMessage
 from bot.nlu import NluPipeline, load_pipeline
 from bot.settings import PROJECT_ROOT, Settings
-
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 # What one person says, whatever the bot answers: consent, a report with its town and its
 # confirmation, a question about events, thanks. Written as people write.
@@ -46,33 +37,6 @@ SCRIPT = (
     "ci sono eventi a piossasco?",
     "ok ciao",
 )
-
-
-@contextmanager
-def sqlite_database() -> Iterator[Database]:
-    with tempfile.TemporaryDirectory() as folder:
-        database = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
-        upgrade(database.engine)
-        yield database
-        database.dispose()
-
-
-@contextmanager
-def postgres_database() -> Iterator[Database]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = Database(POSTGRES_URL)
-    with admin.engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    # The schema in the URL itself: worker processes connect from the URL alone.
-    database = Database(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}", pool_size=16)
-    try:
-        upgrade(database.engine)
-        yield database
-    finally:
-        database.dispose()
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def message(person: int, turn: int) -> IncomingMessage:
@@ -126,8 +90,7 @@ def report_many(name: str, how: str, timings: list[float], elapsed: float) -> No
 
 def run(name: str, database: Database, pipeline: NluPipeline, args: argparse.Namespace) -> None:
     settings = Settings(
-        pseudonym_key="benchmark-key", demo_data=False, database_url=str(
-            database.engine.url.render_as_string(hide_password=False))
+        pseudonym_key="benchmark-key", demo_data=False, database_url=database.url
     )
     assistant = Assistant(database, pipeline, PROJECT_ROOT, settings)
     one_at_a_time(assistant, 50)  # warm up caches and connections
@@ -157,9 +120,9 @@ def main() -> None:
                         help="worker processes for the second run (1: skip it)")
     args = parser.parse_args()
     pipeline = load_pipeline(Settings())
-    with sqlite_database() as database:
+    with scratch_database(postgres=False) as database:
         run("SQLite", database, pipeline, args)
-    with postgres_database() as database:
+    with scratch_database(postgres=True, pool_size=16) as database:
         run("PostgreSQL", database, pipeline, args)
 
 

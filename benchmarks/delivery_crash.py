@@ -13,28 +13,23 @@ request had left) or never got (it had not): "lost" is the price of never sendin
 """
 
 import argparse
-import os
 import random
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
+from benchmarks.scratch_database import scratch_database
 from bot.db.database import Database
-from bot.db.migrate import upgrade
 from bot.db.models import OutboxMessage
 from bot.messages import OutgoingMessage
 from bot.services.outbox import to_payload
 from tests.channels.sender_process import SenderProcess
 from tests.standins.telegram_bot_api import TOKEN, TelegramBotApi
 
-POSTGRES_URL = os.environ.get(
-    "ANTENNA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 FIRST_CHAT = 20_000_000
 LEASE_SECONDS = 3
 
@@ -70,16 +65,12 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="delivery-crash-"))
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    if args.postgres:
-        admin = Database(POSTGRES_URL)
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{workdir / 'antenna.db'}"
-    database = Database(url)
-    upgrade(database.engine)
+    with scratch_database(args.postgres) as database:
+        return run(args, workdir, database)
+
+
+def run(args: argparse.Namespace, workdir: Path, database: Database) -> int:
+    url = database.url
     seed(database, args.people)
 
     # The kills fall at random moments between 5% and 95% of the broadcast, in order.
@@ -117,11 +108,6 @@ def main() -> int:
         too_many = api.too_many_requests
 
     final = statuses(database)
-    database.dispose()
-    if args.postgres:
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
     uncertain = [address for address, status in final.items() if status == "uncertain"]
     reached = sum(1 for address in uncertain if per_chat[int(address)] == 1)

@@ -22,23 +22,19 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
+from benchmarks.scratch_database import scratch_database
 from bot.db.database import Database
-from bot.db.migrate import upgrade
 from bot.db.models import OutboxMessage
 from bot.messages import OutgoingMessage
 from bot.services.outbox import to_payload
 from tests.standins.telegram_bot_api import TOKEN, TelegramBotApi
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES_URL = os.environ.get(
-    "ANTENNA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 CAP = 30
 FIRST_CHAT = 10_000_000
 CITIZEN = 9_000_000
@@ -105,16 +101,12 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="delivery-bench-"))
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    if args.postgres:
-        admin = Database(POSTGRES_URL)
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{workdir / 'antenna.db'}"
-    database = Database(url)
-    upgrade(database.engine)
+    with scratch_database(args.postgres) as database:
+        return run(args, workdir, database)
+
+
+def run(args: argparse.Namespace, workdir: Path, database: Database) -> int:
+    url = database.url
 
     with TelegramBotApi() as api:
         env = {
@@ -138,11 +130,6 @@ def main() -> int:
             serve.wait(60)
         too_many = api.too_many_requests
 
-    database.dispose()
-    if args.postgres:
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
     per_chat = Counter(message.chat_id for message in broadcast)
     lost = args.people - len(per_chat)
