@@ -25,6 +25,9 @@ DomainDict = dict[str, Any]
 # Messages of the same night belong to the same emergency: one report, updated, not ten.
 SAME_EMERGENCY = timedelta(hours=12)
 ALERT_TEXT_LENGTH = 500
+# No food, no roof, no heating tonight: what helps first is the on-call finding food or a bed,
+# not the list of emergency lines.
+NEEDS_TONIGHT = frozenset({"no_food_tonight", "no_roof_tonight", "newborn_no_heating"})
 
 
 def _town(tracker: Tracker) -> str | None:
@@ -67,10 +70,15 @@ class ActionReadEmergency(Action):
     ) -> list[dict[str, Any]]:
         with current_session() as session:
             ongoing = _ongoing(session, tracker.get_slot("emergency_reference"))
+        danger = set(tracking.triage(tracker).get("danger") or ())
         if ongoing is not None:
             kind = "ongoing"
+        elif tracking.category(tracker) == "violence":
+            kind = "violence"
+        elif danger and danger <= NEEDS_TONIGHT:
+            kind = "need"
         else:
-            kind = "violence" if tracking.category(tracker) == "violence" else "general"
+            kind = "general"
         return [SlotSet("emergency_kind", kind)]
 
 

@@ -119,3 +119,17 @@ def test_a_restart_during_the_emergency_keeps_the_same_report(
     with db.unit_of_work() as session:
         report = session.scalars(select(Report)).one()
         assert report.urgency == "high" and "via roma 12" in report.text
+
+
+def test_no_food_tonight_gets_the_on_call_looking_for_food_not_a_list_of_lines(
+    maria: Person, db: Database
+) -> None:
+    answer = maria.says("sono le 2 di notte, non ho niente da dare da mangiare ai miei bambini")
+
+    assert "operatore di turno" in answer and "da mangiare" in answer
+    assert "1522" not in answer and "Telefono Amico" not in answer
+    assert "quanti siete" in answer
+    with db.unit_of_work() as session:
+        report = session.scalars(select(Report)).one()
+        assert (report.urgency, report.queue) == ("high", "reperibilita")
+    assert len(alerts(db)) == len(OPERATOR_GROUPS)
